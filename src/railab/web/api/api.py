@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from railab import __version__
@@ -147,7 +147,7 @@ def invite(request: HttpRequest, slug: str, payload: schemas.InvitationIn) -> An
     form = InvitationForm(data=payload.dict())
     if not form.is_valid():
         problems = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
-        return 422, {"detail": problems}
+        return Status(422, {"detail": problems})
     issued = services.invitation_create(
         agency=membership.agency,
         by=_user(request),
@@ -155,12 +155,10 @@ def invite(request: HttpRequest, slug: str, payload: schemas.InvitationIn) -> An
         role=form.cleaned_data["role"],
     )
     inv = issued.invitation
-    return 201, {
-        "id": inv.public_id,
-        "email": inv.email,
-        "role": inv.role,
-        "expires_at": inv.expires_at,
-    }
+    return Status(
+        201,
+        {"id": inv.public_id, "email": inv.email, "role": inv.role, "expires_at": inv.expires_at},
+    )
 
 
 @accounts.get("/agencies/{slug}/audit-log", response=list[schemas.AuditEventOut])
@@ -239,10 +237,10 @@ def token_list(request: HttpRequest) -> list[dict[str, Any]]:
 def token_create(request: HttpRequest, payload: schemas.ApiTokenIn) -> Any:
     name = payload.name.strip()
     if not name or len(name) > 100:
-        return 422, {"detail": "name: give the token a name of 1 to 100 characters."}
+        return Status(422, {"detail": "name: give the token a name of 1 to 100 characters."})
     membership = _membership(request, payload.agency)
     issued = services.api_token_create(user=_user(request), agency=membership.agency, name=name)
-    return 201, {**_token_out(issued.token), "token": issued.secret}
+    return Status(201, {**_token_out(issued.token), "token": issued.secret})
 
 
 @tokens.delete("/tokens/{token_id}", response={204: None}, auth=SessionAuth(), summary="Revoke")
@@ -253,7 +251,7 @@ def token_revoke(request: HttpRequest, token_id: str) -> Any:
         raise Http404 from None
     if token.revoked_at is None:
         services.api_token_revoke(token=token, by=_user(request))
-    return 204, None
+    return Status(204, None)
 
 
 api.add_router("", accounts)
