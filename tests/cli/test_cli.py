@@ -15,7 +15,11 @@ pytestmark = pytest.mark.slow
 
 
 def railab(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RAILAB_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RAILAB_", "DATABASE_URL", "DJANGO_"))
+    }
     clean.update({"RAILAB_DATA_DIR": str(data_dir), **env})
     return subprocess.run(
         [sys.executable, "-m", "railab.cli", *args],
@@ -149,3 +153,55 @@ def test_createadmin(tmp_path: Path) -> None:
     )
     assert weak.returncode == 2
     assert "too short" in weak.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_serves_the_platform_with_its_worker(tmp_path: Path) -> None:
+    """README command one: `railab demo` answers on / with demo data, worker running."""
+    import signal
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RAILAB_", "DATABASE_URL", "DJANGO_"))
+    }
+    env["RAILAB_DATA_DIR"] = str(tmp_path)
+    log = tmp_path / "demo.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "railab.cli", "demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            status = None
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                        status = r.status
+                        body = r.read().decode()
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            assert status == 200, log.read_text()
+            assert "Resource bank" in body
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/countries", timeout=5) as r:
+                assert r.status == 200
+            deadline = time.monotonic() + 30
+            while "Starting worker" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert "Starting worker" in log.read_text()
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+    assert "admin.fr@railab.example" in log.read_text()

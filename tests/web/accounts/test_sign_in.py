@@ -123,3 +123,14 @@ def test_sign_out(world: World) -> None:
     _sign_in(client, world.viewer.email)
     assert client.post("/sign-out/").status_code == 302
     assert client.get("/account/").status_code == 302
+
+
+def test_password_alone_cannot_replace_an_enrolled_device(world: World) -> None:
+    TOTPDevice.objects.create(user=world.admin, name="phone", confirmed=True)
+    client = Client()
+    _sign_in(client, world.admin.email)
+    response = client.get("/two-factor/setup/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/two-factor/verify/")
+    assert client.post("/two-factor/setup/", {"token": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=world.admin).count() == 1

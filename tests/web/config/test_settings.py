@@ -13,7 +13,11 @@ from railab.web.config.env import SettingError, env_bool, env_int, env_list, env
 
 
 def _load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RAILAB_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RAILAB_", "DATABASE_URL", "DJANGO_"))
+    }
     clean.pop("SECRET_KEY", None)
     clean.update({"RAILAB_DATA_DIR": str(tmp_path / "data"), **env})
     return subprocess.run(

@@ -44,6 +44,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @login_required
 def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    if services.has_two_factor(user) and not services.is_verified(user):
+        # Replacing a device needs the current one: a password alone must not do it.
+        return redirect(f"{reverse('accounts:two_factor_verify')}?next={request.path}")
     device_id = request.session.get("otp_setup_device")
     device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
     form = OtpTokenForm(request.POST or None)
