@@ -32,7 +32,7 @@ $(VENV)/.stamp-install: pyproject.toml requirements/constraints.txt | $(BIN)/pyt
 	touch $@
 
 $(VENV)/.stamp-dev: pyproject.toml requirements/constraints.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -c requirements/constraints.txt -e '.[dev,spark]'
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e '.[dev,spark,semantic]'
 	touch $@ $(VENV)/.stamp-install
 
 clean:

@@ -24,6 +24,7 @@ from railab.web.auditlog.models import AuditEvent
 from railab.web.auditlog.selectors import audit_events_for_agency
 from railab.web.jobs.models import Job
 from railab.web.jobs.selectors import job_get_for_user
+from railab.web.resources.api import router as resources_router
 
 api = NinjaAPI(
     title="railab API",
@@ -257,3 +258,4 @@ def token_revoke(request: HttpRequest, token_id: str) -> Any:
 api.add_router("", accounts)
 api.add_router("", jobs)
 api.add_router("", tokens)
+api.add_router("", resources_router)

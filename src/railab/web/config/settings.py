@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "railab.web.auditlog",
     "railab.web.jobs",
     "railab.web.api",
+    "railab.web.resources",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from railab.web.accounts.models import Agency, AgencyKind, LabRole, Membership, Role, User
 from railab.web.accounts.services import recovery_codes_regenerate, totp_secret_base32
 from railab.web.auditlog.services import audit_record
+from railab.web.jobs.services import job_start
+from railab.web.resources import semantic
+from railab.web.resources.models import Entry, EntryStatus
+from railab.web.resources.seed import seed_resources
+from railab.web.resources.tasks import embed_entries_task
 
 DEMO_PASSWORD = "railab-demo-2026"  # noqa: S105  (printed to the person running the demo)
 
@@ -132,4 +137,21 @@ def demo_seed() -> list[DemoLogin]:
     login = DemoLogin(email, name, str(LabRole.CURATOR.label), "Responsible AI Lab")
     login.totp_key, login.recovery_codes = _second_factor(curator)
     logins.append(login)
+    seed_resources()
+    _embed_in_background(curator)
     return logins
+
+
+def _embed_in_background(curator: User) -> None:
+    """Semantic search needs embeddings: compute the missing ones as a background job."""
+    if not semantic.available():
+        return
+    missing = Entry.objects.filter(status=EntryStatus.APPROVED, embedding__isnull=True)
+    if missing.exists():
+        job_start(
+            user=curator,
+            agency=None,
+            kind="resources.embed",
+            title="Compute embeddings for semantic search",
+            task=embed_entries_task,
+        )

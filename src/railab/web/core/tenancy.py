@@ -55,3 +55,27 @@ def can_view(user: User | AnonymousUser, *, visibility: str, agency: Agency) -> 
     if visibility == Visibility.AGENCY:
         return user.memberships.filter(agency=agency).exists()
     return False
+
+
+def visible_q(
+    user: User | AnonymousUser,
+    *,
+    visibility_field: str = "visibility",
+    agency_field: str = "agency",
+) -> models.Q:
+    """The queryset form of :func:`can_view`: the same rule, for filtering many rows."""
+    from railab.web.accounts.models import Membership
+
+    q = models.Q(**{visibility_field: Visibility.PUBLIC})
+    if not user.is_authenticated or not user.is_active:
+        return q
+    memberships = Membership.objects.filter(user=user)
+    if memberships.filter(agency__verified=True).exists():
+        q |= models.Q(**{visibility_field: Visibility.LAW_ENFORCEMENT})
+    q |= models.Q(
+        **{
+            visibility_field: Visibility.AGENCY,
+            f"{agency_field}__in": memberships.values("agency_id"),
+        }
+    )
+    return q

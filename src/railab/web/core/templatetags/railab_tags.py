@@ -13,3 +13,9 @@ def total_minutes(value: timedelta | None) -> int:
     if not isinstance(value, timedelta):
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    """``{{ mapping|get_item:key }}`` — a dictionary lookup with a variable key."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
