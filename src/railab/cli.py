@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import importlib
 import os
 import signal
 import socket
@@ -16,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from railab import __version__
+from railab.audit.cli import audit_app
 
 app = typer.Typer(
     help="railab: the Responsible AI Lab's platform for the responsible use of AI in policing.",
@@ -26,16 +26,7 @@ audit_log_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_hel
 app.add_typer(audit_log_app, name="audit-log")
 
 
-def _mount_audit() -> None:
-    """`railab audit …` comes from the audit library when it provides a command line."""
-    try:
-        module = importlib.import_module("railab.audit.cli")
-    except ModuleNotFoundError:
-        return
-    app.add_typer(module.audit_app, name="audit")
-
-
-_mount_audit()
+app.add_typer(audit_app, name="audit")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

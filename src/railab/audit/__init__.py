@@ -1,5 +1,47 @@
-"""Bias and accuracy audits of AI tools from their outputs (no Django)."""
+"""Bias and accuracy audits of classifiers and risk scores, computed from counts.
+
+Rows are counted where the data lives (DuckDB in process, or Spark); every metric,
+interval, disparity and chart is computed from those counts with numpy. See
+:func:`audit_classification`.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from railab.audit._audit import audit_classification
+from railab.audit._counting import MISSING
+from railab.audit._errors import AuditInputError
+from railab.audit._metrics import CLASSIFICATION_METRICS, wilson_interval
+from railab.audit._result import (
+    AuditResult,
+    AuditSpec,
+    AuditWarning,
+    ConfusionRow,
+    CurveRow,
+    DisparityRow,
+    Exclusions,
+    MetricRow,
+    SummaryRow,
+    TargetThresholdRow,
+    result_schema,
+)
+from railab.audit._scores import SCORE_METRICS
+
+__all__ = [
+    "CLASSIFICATION_METRICS",
+    "MISSING",
+    "SCORE_METRICS",
+    "AuditInputError",
+    "AuditResult",
+    "AuditSpec",
+    "AuditWarning",
+    "ConfusionRow",
+    "CurveRow",
+    "DisparityRow",
+    "Exclusions",
+    "MetricRow",
+    "SummaryRow",
+    "TargetThresholdRow",
+    "audit_classification",
+    "result_schema",
+    "wilson_interval",
+]

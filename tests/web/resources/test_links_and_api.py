@@ -15,14 +15,14 @@ from tests.web.resources.conftest import make_entry
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         if self.path == "/no-head":
             self.send_response(405)
         else:
             self.send_response(200 if self.path.startswith("/ok") else 404)
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(200 if self.path in {"/ok", "/no-head"} else 404)
         self.end_headers()
 

@@ -49,7 +49,9 @@ def test_row_errors_are_listed_and_nothing_is_imported(world: World, as_user) ->
     preview = _upload(client, "bad.csv", BAD_CSV.encode())
     body = preview.content.decode()
     assert "1 row has errors" in body
-    assert "Title" in body and "Type" in body and "Technology" in body
+    assert "Title" in body
+    assert "Type" in body
+    assert "Technology" in body
     response = client.post(preview.redirect_chain[-1][0])
     assert response.status_code == 200  # the confirmation is refused
     assert not Entry.objects.exists()
