@@ -16,6 +16,7 @@ import typer
 
 from railab import __version__
 from railab.audit.cli import audit_app
+from railab.toolkit.cli import toolkit_app
 
 app = typer.Typer(
     help="railab: the Responsible AI Lab's platform for the responsible use of AI in policing.",
@@ -27,6 +28,7 @@ app.add_typer(audit_log_app, name="audit-log")
 
 
 app.add_typer(audit_app, name="audit")
+app.add_typer(toolkit_app, name="toolkit")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

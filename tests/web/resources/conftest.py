@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from railab.web.core.tenancy import Visibility
-from railab.web.resources.models import Entry, EntryStatus, Term
+from railab.web.resources.models import Entry, EntryStatus
+from railab.web.resources.services import _set_terms
 from tests.conftest import World
 
 CORPUS = [
@@ -153,10 +154,7 @@ def make_entry(key: str, **overrides: object) -> Entry:
     }
     fields.update(overrides)
     entry = Entry.objects.create(**fields)
-    entry.terms.set(
-        list(Term.objects.filter(vocabulary="technology", code__in=tech))
-        + list(Term.objects.filter(vocabulary="principle", code__in=principle))
-    )
+    _set_terms(entry, {"technology": list(tech), "principle": list(principle)})
     return entry
 
 

@@ -62,6 +62,9 @@ class Entry(models.Model):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     details = models.JSONField(default=dict, blank=True)
     terms = models.ManyToManyField(Term, related_name="entries", blank=True)
+    # The same terms as "vocabulary:code" words, kept in step by services: full-text
+    # searches read them with the matching rows and count facets without another join.
+    term_keys = models.CharField(max_length=1000, blank=True, editable=False)
 
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC

@@ -7,7 +7,7 @@ ranking, counting, facets) works within, so no count or facet can reveal a hidde
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -95,66 +95,84 @@ def _apply_filters(qs: QuerySet[Entry], filters: dict[str, list[str]]) -> QueryS
     return qs
 
 
-def _facets(qs: QuerySet[Entry], filters: dict[str, list[str]]) -> list[Facet]:
-    ids = qs.order_by().values("id")
-    facets: list[Facet] = []
-    type_counts = dict(qs.order_by().values_list("type").annotate(n=Count("id")))
-    facets.append(
+def _counts(qs: QuerySet[Entry], *, rows: list[fulltext.Row] | None) -> list[Counter[str]]:
+    """Counts by type, country and language: from rows already fetched (one pass over a
+    full-text match), or with GROUP BY in the database (browsing, no text)."""
+    if rows is not None:
+        return [
+            Counter(r[1] for r in rows),
+            Counter(r[2] for r in rows),
+            Counter(r[3] for r in rows),
+        ]
+    plain = qs.order_by()
+    return [
+        Counter(dict(plain.values_list(field).annotate(n=Count("id"))))
+        for field in ("type", "country", "language")
+    ]
+
+
+def _facets(
+    qs: QuerySet[Entry],
+    filters: dict[str, list[str]],
+    *,
+    rows: list[fulltext.Row] | None = None,
+) -> list[Facet]:
+    from django_countries import countries
+
+    type_counts, country_counts, language_counts = _counts(qs, rows=rows)
+    country_counts.pop("", None)
+
+    def selected(name: str, code: str) -> bool:
+        return code in filters.get(name, [])
+
+    facets = [
         Facet(
             "type",
             [
-                (code, str(label), type_counts[code], code in filters.get("type", []))
+                (code, str(label), type_counts[code], selected("type", code))
                 for code, label in EntryType.choices
                 if type_counts.get(code)
             ],
         )
-    )
+    ]
     term_counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    rows = (
-        Entry.terms.through.objects.filter(entry_id__in=ids)
-        .values_list("term__vocabulary", "term__code")
-        .annotate(n=Count("entry_id"))
-        .order_by("-n")
-    )
-    for vocabulary, code, n in rows:
+    term_rows: list[tuple[str, str, int]]
+    if rows is not None:
+        counted = Counter(key for r in rows for key in r[6].split())
+        term_rows = [(*key.split(":", 1), n) for key, n in counted.most_common()]  # type: ignore[misc]
+    else:
+        term_rows = list(
+            Entry.terms.through.objects.filter(entry_id__in=qs.order_by().values("id"))
+            .values_list("term__vocabulary", "term__code")
+            .annotate(n=Count("entry_id"))
+            .order_by("-n")
+        )
+    for vocabulary, code, n in term_rows:
         term_counts[vocabulary].append((code, n))
     for vocabulary, choices in VOCABULARIES.items():
-        selected = filters.get(vocabulary, [])
         labels = dict(choices.choices)
         facets.append(
             Facet(
                 vocabulary,
-                [(c, str(labels.get(c, c)), n, c in selected) for c, n in term_counts[vocabulary]],
+                [
+                    (c, str(labels.get(c, c)), n, selected(vocabulary, c))
+                    for c, n in term_counts[vocabulary]
+                ],
             )
         )
-    from django_countries import countries
-
-    country_counts = (
-        qs.exclude(country="").order_by().values_list("country").annotate(n=Count("id"))
-    )
     facets.append(
         Facet(
             "country",
-            sorted(
-                (
-                    (c, str(countries.name(c)), n, c in filters.get("country", []))
-                    for c, n in country_counts
-                ),
-                key=lambda v: -v[2],
-            ),
+            [
+                (c, str(countries.name(c)), n, selected("country", c))
+                for c, n in country_counts.most_common()
+            ],
         )
     )
-    language_counts = qs.order_by().values_list("language").annotate(n=Count("id"))
     facets.append(
         Facet(
             "language",
-            sorted(
-                (
-                    (code, code, n, code in filters.get("language", []))
-                    for code, n in language_counts
-                ),
-                key=lambda v: -v[2],
-            ),
+            [(c, c, n, selected("language", c)) for c, n in language_counts.most_common()],
         )
     )
     return facets
@@ -192,8 +210,8 @@ def search(
     offset = (page - 1) * page_size
     notes: list[str] = []
     use_semantic = semantic_search and parsed.has_text and semantic.available()
-    matched = base
     facet_base = base
+    facet_rows: list[fulltext.Row] | None = None
     ordered_ids: list[int]
     mode: Literal["browse", "fulltext", "hybrid"]
     if not parsed.has_text:
@@ -207,7 +225,7 @@ def search(
     else:
         match = fulltext.match_subquery(parsed)
         assert match is not None
-        matched = facet_base = base.filter(id__in=match)
+        facet_base = base.filter(id__in=match)
         if use_semantic:
             mode = "hybrid"
             fts_ids = fulltext.ranked_ids(parsed, base, limit=CANDIDATES)
@@ -225,20 +243,23 @@ def search(
             ranking = sorted(fused, key=lambda i: (-fused[i], -i))
             total = len(ranking)
             ordered_ids = ranking[offset : offset + page_size]
-            facet_base = base.filter(id__in=ranking)
+            facet_base = base.filter(id__in=fulltext.ids_subquery(ranking))
             if sort != "relevance":
                 notes.append("sorted by relevance (hybrid search)")
         else:
             mode = "fulltext"
-            total = matched.count()
-            if sort == "relevance":
-                ordered_ids = fulltext.ranked_ids(parsed, base, limit=page_size, offset=offset)
-            else:
-                ordered_ids = list(
-                    matched.order_by(*ORDERINGS[sort]).values_list("id", flat=True)[
-                        offset : offset + page_size
-                    ]
-                )
+            facet_rows = fulltext.ranked_rows(parsed, base)
+            total = len(facet_rows)
+            if sort == "newest":
+                facet_rows.sort(key=lambda r: (-(r[4] or 0), -r[0]))
+            elif sort == "oldest":
+                facet_rows.sort(key=lambda r: (r[4] or 9999, r[0]))
+            elif sort == "title":
+                facet_rows.sort(key=lambda r: (r[5].lower(), r[0]))
+            ordered_ids = [r[0] for r in facet_rows[offset : offset + page_size]]
+            facet_base = Entry.objects.filter(
+                id__in=fulltext.ids_subquery([r[0] for r in facet_rows])
+            )
     by_id = {e.pk: e for e in Entry.objects.filter(id__in=ordered_ids).prefetch_related("terms")}
     entries = [by_id[i] for i in ordered_ids if i in by_id]
     raw_snippets = fulltext.snippets(parsed, [e.pk for e in entries])
@@ -247,7 +268,7 @@ def search(
         total=total,
         page=page,
         page_size=page_size,
-        facets=_facets(facet_base, merged) if with_facets else [],
+        facets=_facets(facet_base, merged, rows=facet_rows) if with_facets else [],
         snippets={k: _mark(v) for k, v in raw_snippets.items()},
         mode=mode,
         semantic_available=semantic.available(),

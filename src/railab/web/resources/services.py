@@ -73,7 +73,12 @@ def _apply(entry: Entry, data: EntryData) -> None:
 
 def _set_terms(entry: Entry, terms: dict[str, list[str]]) -> None:
     wanted = [Q(vocabulary=v, code=c) for v, codes in terms.items() for c in codes]
-    entry.terms.set(list(Term.objects.filter(reduce(operator.or_, wanted))) if wanted else [])
+    chosen = list(Term.objects.filter(reduce(operator.or_, wanted))) if wanted else []
+    entry.terms.set(chosen)
+    keys = " ".join(sorted(str(t) for t in chosen))
+    if entry.term_keys != keys:
+        entry.term_keys = keys
+        Entry.objects.filter(pk=entry.pk).update(term_keys=keys)
 
 
 def _new_version(entry: Entry, *, author: User | None, note: str) -> EntryVersion:

@@ -1,0 +1,1 @@
+"""JSON Schemas of the instrument format and of answer documents (a package so they ship)."""
