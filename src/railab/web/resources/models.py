@@ -105,6 +105,7 @@ class Entry(models.Model):
             models.Index(fields=["type"]),
             models.Index(fields=["year"]),
             models.Index(fields=["language"]),
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(

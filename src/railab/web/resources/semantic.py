@@ -15,11 +15,13 @@ import importlib.util
 import logging
 import os
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from railab.web.resources.models import Entry, EntryEmbedding
 
@@ -77,11 +79,19 @@ class _Index:
 _index: _Index | None = None
 
 
+_checked_at = 0.0
+RECHECK_SECONDS = 5.0  # embeddings written by the worker show up within this delay
+
+
 def _current_index() -> _Index:
-    global _index
-    stamp_row = EntryEmbedding.objects.aggregate(n=Max("id"), t=Max("updated_at"))
-    stamp = (EntryEmbedding.objects.count(), stamp_row["t"])
+    global _index, _checked_at
+    now = time.monotonic()
+    if _index is not None and now - _checked_at < RECHECK_SECONDS:
+        return _index
+    stamp_row = EntryEmbedding.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    stamp = (stamp_row["n"], stamp_row["t"])
     with _lock:
+        _checked_at = now
         if _index is None or _index.stamp != stamp:
             rows = list(EntryEmbedding.objects.values_list("entry_id", "vector"))
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -96,32 +106,56 @@ def _current_index() -> _Index:
         return _index
 
 
+def invalidate() -> None:
+    global _index
+    _index = None
+
+
 def nearest(
-    *, query_vector: np.ndarray, allowed_ids: np.ndarray, limit: int
+    *,
+    query_vector: np.ndarray,
+    allowed: Callable[[list[int]], set[int]],
+    limit: int,
+    exclude: int | None = None,
 ) -> list[tuple[int, float]]:
-    """The ``limit`` allowed entries closest to ``query_vector`` (cosine similarity)."""
+    """The ``limit`` entries closest to ``query_vector`` (cosine similarity) among those
+    ``allowed`` keeps: candidates are taken best first in growing batches and checked in
+    the database, so visibility and filters apply without loading every allowed id."""
     index = _current_index()
     if index.ids.size == 0:
         return []
-    mask = np.isin(index.ids, allowed_ids, assume_unique=False)
-    if not mask.any():
-        return []
-    ids = index.ids[mask]
-    scores = index.matrix[mask] @ query_vector
-    k = min(limit, ids.size)
-    top = np.argpartition(-scores, k - 1)[:k]
-    top = top[np.argsort(-scores[top], kind="stable")]
-    return [(int(ids[i]), float(scores[i])) for i in top]
+    scores = index.matrix @ query_vector
+    hits: list[tuple[int, float]] = []
+    start, batch = 0, max(limit * 4, 256)
+    order: np.ndarray | None = None
+    while len(hits) < limit and start < scores.size:
+        end = min(scores.size, start + batch)
+        if order is None or end > order.size:
+            k = min(scores.size, max(end, batch))
+            if k < scores.size:
+                part = np.argpartition(-scores, k - 1)[:k]
+            else:
+                part = np.arange(scores.size)
+            order = part[np.argsort(-scores[part], kind="stable")]
+        chunk = order[start:end]
+        ids = [int(i) for i in index.ids[chunk] if int(i) != exclude]
+        keep = allowed(ids)
+        hits.extend(
+            (int(index.ids[i]), float(scores[i])) for i in chunk if int(index.ids[i]) in keep
+        )
+        start, batch = end, batch * 4
+    return hits[:limit]
 
 
-def related(*, entry: Entry, allowed_ids: np.ndarray, limit: int) -> list[tuple[int, float]]:
+def related(
+    *, entry: Entry, allowed: Callable[[list[int]], set[int]], limit: int
+) -> list[tuple[int, float]]:
     index = _current_index()
     where = np.nonzero(index.ids == entry.pk)[0]
     if where.size == 0:
         return []
     vector = index.matrix[where[0]]
-    hits = nearest(query_vector=vector, allowed_ids=allowed_ids, limit=limit + 1)
-    return [h for h in hits if h[0] != entry.pk][:limit]
+    return nearest(query_vector=vector, allowed=allowed, limit=limit, exclude=entry.pk)
 
 
 def embed_entries(entry_ids: list[int], *, progress: Any = None) -> int:
@@ -151,6 +185,7 @@ def embed_entries(entry_ids: list[int], *, progress: Any = None) -> int:
                     },
                 )
             changed += len(todo)
+            invalidate()
         if progress is not None:
             progress(min(start + batch, len(entry_ids)), len(entry_ids))
     return changed
