@@ -8,8 +8,25 @@ interval, disparity and chart is computed from those counts with numpy. See
 from __future__ import annotations
 
 from railab.audit._audit import audit_classification
+from railab.audit._bioresult import (
+    CapacityRow,
+    DifferentialRow,
+    EERRow,
+    FindingRow,
+    FMRMatrixRow,
+    GroupCountRow,
+    IdentificationResult,
+    IdentificationSpec,
+    OperatingPointRow,
+    RateRow,
+    TriageResult,
+    TriageSpec,
+    VerificationResult,
+    VerificationSpec,
+)
 from railab.audit._counting import MISSING
 from railab.audit._errors import AuditInputError
+from railab.audit._identification import audit_identification
 from railab.audit._metrics import CLASSIFICATION_METRICS, wilson_interval
 from railab.audit._result import (
     AuditResult,
@@ -25,6 +42,8 @@ from railab.audit._result import (
     result_schema,
 )
 from railab.audit._scores import SCORE_METRICS
+from railab.audit._triage import audit_triage
+from railab.audit._verification import audit_verification
 
 __all__ = [
     "CLASSIFICATION_METRICS",
@@ -34,14 +53,31 @@ __all__ = [
     "AuditResult",
     "AuditSpec",
     "AuditWarning",
+    "CapacityRow",
     "ConfusionRow",
     "CurveRow",
+    "DifferentialRow",
     "DisparityRow",
+    "EERRow",
     "Exclusions",
+    "FMRMatrixRow",
+    "FindingRow",
+    "GroupCountRow",
+    "IdentificationResult",
+    "IdentificationSpec",
     "MetricRow",
+    "OperatingPointRow",
+    "RateRow",
     "SummaryRow",
     "TargetThresholdRow",
+    "TriageResult",
+    "TriageSpec",
+    "VerificationResult",
+    "VerificationSpec",
     "audit_classification",
+    "audit_identification",
+    "audit_triage",
+    "audit_verification",
     "result_schema",
     "wilson_interval",
 ]

@@ -139,11 +139,22 @@ class SummaryRow:
 @dataclass(frozen=True)
 class CurveRow:
     """A curve of one group: ``roc`` points are ``[fpr, tpr]``; ``reliability`` points are
-    ``[mean score, fraction positive, cases]``."""
+    ``[mean score, fraction positive, cases]``. The biometric audits add ``det``
+    (``[fmr, fnmr, threshold]``), ``genuine_scores``/``impostor_scores`` (``[score,
+    density]``), ``cmc`` (``[rank, identification rate]``) and ``recall_effort``
+    (``[fraction reviewed, recall]``)."""
 
     attribute: str
     group: str
-    kind: Literal["roc", "reliability"]
+    kind: Literal[
+        "roc",
+        "reliability",
+        "det",
+        "genuine_scores",
+        "impostor_scores",
+        "cmc",
+        "recall_effort",
+    ]
     points: tuple[tuple[float, ...], ...]
 
 
@@ -166,7 +177,17 @@ class TargetThresholdRow:
 class AuditWarning:
     """Something the reader of the audit must know, e.g. a group too small for stability."""
 
-    code: Literal["small_group", "excluded_rows", "weights"]
+    code: Literal[
+        "small_group",
+        "excluded_rows",
+        "weights",
+        "threshold_range",
+        "target_fmr",
+        "missing_side",
+        "no_errors",
+        "bootstrap",
+        "ties",
+    ]
     message: str
     attribute: str | None = None
     group: str | None = None
@@ -182,15 +203,20 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def result_schema() -> dict[str, Any]:
-    """The JSON Schema that :meth:`AuditResult.to_dict` output conforms to.
+def result_schema(
+    kind: Literal["classification", "verification", "identification", "triage"] = "classification",
+) -> dict[str, Any]:
+    """The JSON Schema that ``to_dict()`` output of an audit of ``kind`` conforms to.
 
     Examples
     --------
     >>> result_schema()["properties"]["schema_version"]["const"]
     '1'
+    >>> result_schema("verification")["$id"]
+    'https://railab.org/schema/verification-result-1.json'
     """
-    text = resources.files("railab.audit.schema").joinpath("audit-result-1.json").read_text()
+    name = "audit-result-1.json" if kind == "classification" else f"{kind}-result-1.json"
+    text = resources.files("railab.audit.schema").joinpath(name).read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema
 

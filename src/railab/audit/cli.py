@@ -9,8 +9,9 @@ import enum
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -232,6 +233,13 @@ def classification(
     except AuditInputError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    _emit(result, output_format, out, format_table)
+
+
+def _emit(
+    result: Any, output_format: OutputFormat, out: Path | None, table: Callable[[Any], str]
+) -> None:
+    """Warnings to stderr, then the result in the chosen format to stdout or ``out``."""
     for warning in result.warnings:
         typer.echo(f"warning: {warning.message}", err=True)
     if output_format is OutputFormat.pdf:
@@ -241,10 +249,261 @@ def classification(
     elif output_format is OutputFormat.json:
         payload = (result.to_json() + "\n").encode()
     else:
-        payload = format_table(result).encode()
+        payload = table(result).encode()
     if out is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
     else:
         _write_atomically(out, payload)
         typer.echo(f"wrote {out}", err=True)
+
+
+def _progress() -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("reading"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def _run(
+    audit: Callable[[Callable[[float], None]], Any],
+    output_format: OutputFormat,
+    out: Path | None,
+    table: Callable[[Any], str],
+) -> None:
+    try:
+        if output_format is OutputFormat.pdf and out is None:
+            raise AuditInputError("PDF output needs a file: add --out report.pdf")
+        progress = _progress()
+        with progress:
+            task = progress.add_task("read", total=1.0)
+            result = audit(lambda fraction: progress.update(task, completed=fraction))
+    except AuditInputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    _emit(result, output_format, out, table)
+
+
+def _parse_groups(values: list[str]) -> dict[str, tuple[str, str]]:
+    out = {}
+    for item in values:
+        name, sep, columns = item.partition("=")
+        probe, comma, reference = columns.partition(",")
+        if not sep:
+            out[item] = (item, item)
+        elif not name or not probe or not comma or not reference:
+            raise AuditInputError(
+                f"--group {item!r} must look like NAME=PROBE_COLUMN,REFERENCE_COLUMN "
+                "(e.g. race=race_probe,race_reference) or name one column for both sides"
+            )
+        else:
+            out[name] = (probe, reference)
+    return out
+
+
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file, not stdout.")]
+Bootstrap = Annotated[int, typer.Option(help="Bootstrap resamples (0: none).")]
+Seed = Annotated[int, typer.Option(help="Seed of the bootstrap.")]
+Confidence = Annotated[float, typer.Option(help="Coverage of the intervals.")]
+MinGroup = Annotated[int, typer.Option(help="Mark estimates with fewer cases than this.")]
+Encoding = Annotated[str | None, typer.Option(help="Encoding of a CSV that is not UTF-8.")]
+Memory = Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 4GB; spills to disk.")]
+Intersect = Annotated[
+    bool, typer.Option("--intersect", help="Also audit combinations of the groups.")
+]
+Data = Annotated[
+    str, typer.Argument(help="CSV or Parquet file, glob or directory, or a SQL query.")
+]
+
+
+@audit_app.command("verification")
+def verification(
+    data: Data,
+    score: Annotated[str, typer.Option(help="Column with the comparison score.")],
+    mated: Annotated[
+        str | None, typer.Option(help="Column saying genuine (1) or impostor (0).")
+    ] = None,
+    genuine: Annotated[
+        str | None, typer.Option(help="Value of --mated that marks a genuine comparison.")
+    ] = None,
+    probe_subject: Annotated[str | None, typer.Option(help="Subject id of the probe.")] = None,
+    reference_subject: Annotated[
+        str | None, typer.Option(help="Subject id of the reference.")
+    ] = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group",
+            "-g",
+            help="NAME=PROBE_COL,REFERENCE_COL, or one column for both sides (repeatable).",
+        ),
+    ] = None,
+    intersect: Intersect = False,
+    threshold: Annotated[
+        list[float] | None, typer.Option("--threshold", "-t", help="Operating threshold.")
+    ] = None,
+    target_fmr: Annotated[
+        list[float] | None,
+        typer.Option(help="Target FMR on all impostors (repeatable); default 1e-3 and 1e-4."),
+    ] = None,
+    impostor_pairs: Annotated[
+        str, typer.Option(help="same_group (NIST) or probe_group: impostors of a group's FMR.")
+    ] = "same_group",
+    bootstrap: Bootstrap = 1000,
+    seed: Seed = 0,
+    confidence: Confidence = 0.95,
+    min_group_size: MinGroup = 30,
+    encoding: Encoding = None,
+    memory_limit: Memory = None,
+    output_format: Format = OutputFormat.table,
+    out: Out = None,
+) -> None:
+    """Audit 1:1 verification (e.g. face): FMR and FNMR by group, DET, EER, FMR matrix."""
+    from railab.audit._bioreport import format_verification
+    from railab.audit._verification import audit_verification
+
+    def audit(progress: Callable[[float], None]) -> Any:
+        if impostor_pairs not in ("same_group", "probe_group"):
+            raise AuditInputError("--impostor-pairs must be same_group or probe_group")
+        return audit_verification(
+            data,
+            score=score,
+            mated=mated,
+            genuine=genuine,
+            probe_subject=probe_subject,
+            reference_subject=reference_subject,
+            groups=_parse_groups(group or []),
+            intersect=intersect,
+            thresholds=threshold or (),
+            target_fmr=(1e-3, 1e-4) if target_fmr is None else target_fmr,
+            impostor_pairs="probe_group" if impostor_pairs == "probe_group" else "same_group",
+            bootstrap=bootstrap,
+            seed=seed,
+            confidence=confidence,
+            min_group_size=min_group_size,
+            encoding=encoding,
+            memory_limit=memory_limit,
+            progress=progress,
+        )
+
+    _run(audit, output_format, out, format_verification)
+
+
+@audit_app.command("identification")
+def identification(
+    data: Data,
+    search: Annotated[str, typer.Option(help="Column with the search id.")],
+    rank: Annotated[str, typer.Option(help="Column with the candidate rank (1 = best).")],
+    score: Annotated[str, typer.Option(help="Column with the candidate score.")],
+    mated: Annotated[str, typer.Option(help="Column: the searched subject is enrolled.")],
+    mate: Annotated[
+        str | None, typer.Option(help="Column: the candidate is the searched subject.")
+    ] = None,
+    search_subject: Annotated[str | None, typer.Option(help="Subject id of the search.")] = None,
+    candidate_subject: Annotated[
+        str | None, typer.Option(help="Subject id of the candidate.")
+    ] = None,
+    group: Annotated[
+        list[str] | None, typer.Option("--group", "-g", help="Group column (repeatable).")
+    ] = None,
+    intersect: Intersect = False,
+    rank_at: Annotated[
+        list[int] | None, typer.Option(help="Rank r for FNIR (repeatable); default 1 and 10.")
+    ] = None,
+    threshold: Annotated[
+        list[float] | None, typer.Option("--threshold", "-t", help="Threshold T (repeatable).")
+    ] = None,
+    bootstrap: Bootstrap = 1000,
+    seed: Seed = 0,
+    confidence: Confidence = 0.95,
+    min_group_size: MinGroup = 30,
+    encoding: Encoding = None,
+    memory_limit: Memory = None,
+    output_format: Format = OutputFormat.table,
+    out: Out = None,
+) -> None:
+    """Audit 1:N identification: FNIR and FPIR by group, CMC curves."""
+    from railab.audit._bioreport import format_identification
+    from railab.audit._identification import audit_identification
+
+    def audit(progress: Callable[[float], None]) -> Any:
+        return audit_identification(
+            data,
+            search=search,
+            rank=rank,
+            score=score,
+            mated=mated,
+            mate=mate,
+            search_subject=search_subject,
+            candidate_subject=candidate_subject,
+            groups=group or [],
+            intersect=intersect,
+            ranks=rank_at or (1, 10),
+            thresholds=threshold or (),
+            bootstrap=bootstrap,
+            seed=seed,
+            confidence=confidence,
+            min_group_size=min_group_size,
+            encoding=encoding,
+            memory_limit=memory_limit,
+            progress=progress,
+        )
+
+    _run(audit, output_format, out, format_identification)
+
+
+@audit_app.command("triage")
+def triage(
+    data: Data,
+    label: Annotated[str, typer.Option(help="Column with the ground truth.")],
+    score: Annotated[str, typer.Option(help="Column with the detector score.")],
+    capacity: Annotated[
+        list[int], typer.Option("--capacity", "-k", help="Cases reviewed (repeatable).")
+    ],
+    group: Annotated[
+        list[str] | None, typer.Option("--group", "-g", help="Group column (repeatable).")
+    ] = None,
+    intersect: Intersect = False,
+    positive: Annotated[
+        str | None, typer.Option(help="Label value that counts as positive.")
+    ] = None,
+    bootstrap: Bootstrap = 1000,
+    seed: Seed = 0,
+    confidence: Confidence = 0.95,
+    min_group_size: MinGroup = 30,
+    encoding: Encoding = None,
+    memory_limit: Memory = None,
+    output_format: Format = OutputFormat.table,
+    out: Out = None,
+) -> None:
+    """Audit a triage detector: precision and recall at review capacity, alerts by group."""
+    from railab.audit._bioreport import format_triage
+    from railab.audit._triage import audit_triage
+
+    def audit(progress: Callable[[float], None]) -> Any:
+        return audit_triage(
+            data,
+            label=label,
+            score=score,
+            capacity=capacity,
+            groups=group or [],
+            intersect=intersect,
+            positive=positive,
+            bootstrap=bootstrap,
+            seed=seed,
+            confidence=confidence,
+            min_group_size=min_group_size,
+            encoding=encoding,
+            memory_limit=memory_limit,
+            progress=progress,
+        )
+
+    _run(audit, output_format, out, format_triage)

@@ -231,27 +231,3 @@ def _after_publish(entry: Entry) -> None:
     if available():
         entry_id = entry.pk
         transaction.on_commit(lambda: embed_entries_task.enqueue(entry_ids=[entry_id]))
-
-
-def version_diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Field by field, a unified diff of what changed between two versions."""
-    changes: list[tuple[str, list[str]]] = []
-    for key in sorted(set(old) | set(new)):
-        a, b = old.get(key), new.get(key)
-        if a == b:
-            continue
-        a_lines = _lines(a)
-        b_lines = _lines(b)
-        diff = list(difflib.unified_diff(a_lines, b_lines, lineterm="", n=1))[2:]
-        changes.append((key, diff))
-    return changes
-
-
-def _lines(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if isinstance(value, dict):
-        return [f"{k}: {v}" for k, v in sorted(value.items())]
-    return str(value).splitlines() or [""]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from railab.web.accounts.models import Agency, Membership
 from railab.web.core.decorators import lab_role_required
+from railab.web.core.diff import version_diff
 from railab.web.core.http import AuthedRequest
 from railab.web.core.tenancy import Visibility
 from railab.web.jobs.services import job_start
@@ -117,7 +118,7 @@ def versions(request: HttpRequest, entry_id: str) -> HttpResponse:
     history = []
     previous: dict[str, Any] = {}
     for version in items:
-        history.append((version, services.version_diff(previous, version.data) if previous else []))
+        history.append((version, version_diff(previous, version.data) if previous else []))
         previous = version.data
     history.reverse()
     return render(request, "resources/versions.html", {"entry": entry, "history": history})
