@@ -24,7 +24,9 @@ from railab.web.auditlog.models import AuditEvent
 from railab.web.auditlog.selectors import audit_events_for_agency
 from railab.web.jobs.models import Job
 from railab.web.jobs.selectors import job_get_for_user
+from railab.web.register.api import router as register_router
 from railab.web.resources.api import router as resources_router
+from railab.web.toolkit.api import router as toolkit_router
 
 api = NinjaAPI(
     title="railab API",
@@ -259,3 +261,5 @@ api.add_router("", accounts)
 api.add_router("", jobs)
 api.add_router("", tokens)
 api.add_router("", resources_router)
+api.add_router("/toolkit/", toolkit_router)
+api.add_router("", register_router)

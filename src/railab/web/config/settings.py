@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "railab.web.jobs",
     "railab.web.api",
     "railab.web.resources",
+    "railab.web.toolkit",
+    "railab.web.register",
 ]
 
 MIDDLEWARE = [

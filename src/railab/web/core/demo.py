@@ -17,10 +17,12 @@ from railab.web.accounts.models import Agency, AgencyKind, LabRole, Membership, 
 from railab.web.accounts.services import recovery_codes_regenerate, totp_secret_base32
 from railab.web.auditlog.services import audit_record
 from railab.web.jobs.services import job_start
+from railab.web.register.demo import register_demo_seed
 from railab.web.resources import semantic
 from railab.web.resources.models import Entry, EntryStatus
 from railab.web.resources.seed import seed_resources
 from railab.web.resources.tasks import embed_entries_task
+from railab.web.toolkit.demo import toolkit_demo_seed
 
 DEMO_PASSWORD = "railab-demo-2026"  # noqa: S105  (printed to the person running the demo)
 
@@ -139,6 +141,8 @@ def demo_seed() -> list[DemoLogin]:
     logins.append(login)
     seed_resources()
     _embed_in_background(curator)
+    toolkit_demo_seed()
+    register_demo_seed()
     return logins
 
 
