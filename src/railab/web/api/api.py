@@ -22,8 +22,10 @@ from railab.web.api import schemas
 from railab.web.api.auth import SessionAuth, TokenAuth
 from railab.web.auditlog.models import AuditEvent
 from railab.web.auditlog.selectors import audit_events_for_agency
+from railab.web.evaluations.api import router as evaluations_router
 from railab.web.jobs.models import Job
 from railab.web.jobs.selectors import job_get_for_user
+from railab.web.learning.api import router as learning_router
 from railab.web.register.api import router as register_router
 from railab.web.resources.api import router as resources_router
 from railab.web.toolkit.api import router as toolkit_router
@@ -263,3 +265,5 @@ api.add_router("", tokens)
 api.add_router("", resources_router)
 api.add_router("/toolkit/", toolkit_router)
 api.add_router("", register_router)
+api.add_router("/learning", learning_router)
+api.add_router("", evaluations_router)

@@ -128,7 +128,9 @@ INSTALLED_APPS = [
     "railab.web.api",
     "railab.web.resources",
     "railab.web.toolkit",
+    "railab.web.learning",
     "railab.web.register",
+    "railab.web.evaluations",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("railab.web.jobs.urls")),
     path("", include("railab.web.resources.urls")),
     path("", include("railab.web.toolkit.urls")),
+    path("", include("railab.web.learning.urls")),
+    path("", include("railab.web.evaluations.urls")),
     path("", include("railab.web.register.urls")),
     path("api/", api.urls),
     path("i18n/set-language/", set_language, name="set_language"),

@@ -17,6 +17,7 @@ from railab.web.accounts.models import Agency, AgencyKind, LabRole, Membership, 
 from railab.web.accounts.services import recovery_codes_regenerate, totp_secret_base32
 from railab.web.auditlog.services import audit_record
 from railab.web.jobs.services import job_start
+from railab.web.learning.demo import learning_demo_seed
 from railab.web.register.demo import register_demo_seed
 from railab.web.resources import semantic
 from railab.web.resources.models import Entry, EntryStatus
@@ -143,6 +144,7 @@ def demo_seed() -> list[DemoLogin]:
     _embed_in_background(curator)
     toolkit_demo_seed()
     register_demo_seed()
+    learning_demo_seed()
     return logins
 
 
