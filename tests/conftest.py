@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,6 +27,15 @@ class World:
     other_viewer: User
     curator: User
     lab_admin: User
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Each test starts in English: a request in another language leaves that language
+    active in the thread after the response (Django does not reset it)."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
