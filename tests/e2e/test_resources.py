@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from railab.web.resources import semantic
 from railab.web.resources.models import Entry, EntryStatus
 from tests.conftest import World
 from tests.e2e.test_accessibility import _login_as
@@ -17,6 +18,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_search_as_you_type_and_filter_by_facet(live_server, world: World, page: Page) -> None:
     for key, *_ in CORPUS:
         make_entry(key)
+    if semantic.available():
+        semantic.encode(["warm up"])  # load the model before the browser waits on it
     page.goto(f"{live_server.url}/resources/")
     expect(page.get_by_test_id("result-count")).to_contain_text(f"{len(CORPUS)} results")
     page.get_by_label("Search the resource bank").press_sequentially("face recog", delay=40)

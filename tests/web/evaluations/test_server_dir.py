@@ -17,19 +17,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def allowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def allowed(tmp_path: Path, settings) -> Path:
     root = tmp_path / "lake"
     (root / "tool").mkdir(parents=True)
     (root / "tool" / "outputs.csv").write_text(classification_rows(40))
     (root / "readme.txt").write_text("not data")
     (tmp_path / "secret.csv").write_text("a,b\n1,2\n")
     (root / "escape.csv").symlink_to(tmp_path / "secret.csv")
-    monkeypatch.setenv("RAILAB_EVALUATION_DIRS", f"{root}, {tmp_path / 'missing'}")
+    settings.RAILAB_EVALUATION_DIRS = [str(root), str(tmp_path / "missing")]
     return root
 
 
-def test_disabled_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("RAILAB_EVALUATION_DIRS", raising=False)
+def test_disabled_by_default(settings) -> None:
+    settings.RAILAB_EVALUATION_DIRS = []
     assert storage.allowed_dirs() == []
     assert storage.server_files() == []
     assert storage.resolve_server_file("0:outputs.csv") is None

@@ -242,6 +242,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "railab"
+# Server directories from which evaluations may read data files in place (comma-separated).
+RAILAB_EVALUATION_DIRS = env_list("RAILAB_EVALUATION_DIRS")
 INVITATION_DAYS = env_int("RAILAB_INVITATION_DAYS", 7, minimum=1)
 
 LANGUAGE_CODE = "en"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,13 +37,8 @@ def format_of(name: str) -> str | None:
 
 
 def allowed_dirs() -> list[Path]:
-    """Directories named in ``RAILAB_EVALUATION_DIRS`` (comma-separated; empty: none).
-
-    Read at call time so an administrator's change applies without a code change; only
-    existing directories count.
-    """
-    raw = os.environ.get("RAILAB_EVALUATION_DIRS", "")
-    dirs = [Path(p.strip()).expanduser() for p in raw.split(",") if p.strip()]
+    """Directories named in the ``RAILAB_EVALUATION_DIRS`` setting; only existing ones."""
+    dirs = [Path(p).expanduser() for p in settings.RAILAB_EVALUATION_DIRS]
     return [d.resolve() for d in dirs if d.is_dir()]
 
 

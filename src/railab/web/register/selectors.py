@@ -68,6 +68,10 @@ class ShownField:
     display: str
     visibility: str
 
+    @property
+    def visibility_label(self) -> str:
+        return str(Visibility(self.visibility).label)
+
 
 def visible_fields(system: AISystem, user: AnyUser) -> list[ShownField]:
     """The fields of ``system`` this user may see, in order."""
@@ -102,5 +106,3 @@ def public_record(system: AISystem) -> dict[str, Any]:
 def is_owner(user: AnyUser, system: AISystem) -> bool:
     return system.agency_id in _member_agency_ids(user)
 
-
-__all__ = ["Visibility", "public_record", "visible_fields"]
