@@ -105,4 +105,3 @@ def public_record(system: AISystem) -> dict[str, Any]:
 
 def is_owner(user: AnyUser, system: AISystem) -> bool:
     return system.agency_id in _member_agency_ids(user)
-
