@@ -35,7 +35,7 @@ $(VENV)/.stamp-install: pyproject.toml requirements/constraints.txt | $(BIN)/pyt
 	touch $@
 
 $(VENV)/.stamp-dev: pyproject.toml requirements/constraints.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -c requirements/constraints.txt -e '.[dev,spark,semantic]'
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e '.[dev,spark,semantic,privacy]'
 	touch $@ $(VENV)/.stamp-install
 
 clean:

@@ -24,8 +24,20 @@ from railab.audit._bioresult import (
     VerificationResult,
     VerificationSpec,
 )
-from railab.audit._counting import MISSING
+from railab.audit._counting import MISSING, Bins
+from railab.audit._counttable import (
+    CountTable,
+    count_table,
+    count_table_schema,
+    read_count_table,
+)
 from railab.audit._errors import AuditInputError
+from railab.audit._fromcounts import (
+    ContributorRow,
+    CountsAudit,
+    HeterogeneityRow,
+    audit_from_counts,
+)
 from railab.audit._identification import audit_identification
 from railab.audit._metrics import CLASSIFICATION_METRICS, wilson_interval
 from railab.audit._result import (
@@ -42,6 +54,7 @@ from railab.audit._result import (
     result_schema,
 )
 from railab.audit._scores import SCORE_METRICS
+from railab.audit._signing import generate_key_pair
 from railab.audit._triage import audit_triage
 from railab.audit._verification import audit_verification
 
@@ -53,8 +66,12 @@ __all__ = [
     "AuditResult",
     "AuditSpec",
     "AuditWarning",
+    "Bins",
     "CapacityRow",
     "ConfusionRow",
+    "ContributorRow",
+    "CountTable",
+    "CountsAudit",
     "CurveRow",
     "DifferentialRow",
     "DisparityRow",
@@ -63,6 +80,7 @@ __all__ = [
     "FMRMatrixRow",
     "FindingRow",
     "GroupCountRow",
+    "HeterogeneityRow",
     "IdentificationResult",
     "IdentificationSpec",
     "MetricRow",
@@ -75,9 +93,14 @@ __all__ = [
     "VerificationResult",
     "VerificationSpec",
     "audit_classification",
+    "audit_from_counts",
     "audit_identification",
     "audit_triage",
     "audit_verification",
+    "count_table",
+    "count_table_schema",
+    "generate_key_pair",
+    "read_count_table",
     "result_schema",
     "wilson_interval",
 ]

@@ -145,12 +145,12 @@ def _bootstrap_confusion(
     n_full = views.matrix.shape[0]
     k_levels = int(cells.k.max()) + 1
     key = (views.full_index * 2 + cells.y) * k_levels + cells.k
-    unique, (n, w) = _collapse(key, cells.n, cells.w)
+    noise = cells.noise_var if cells.noise_var is not None else np.zeros_like(cells.n)
+    unique, (n, w, var) = _collapse(key, cells.n, cells.w, noise)
     k = unique % k_levels
     y = (unique // k_levels) % 2
     full = unique // (2 * k_levels)
-    total = int(n.sum())
-    draws = rng.multinomial(total, n / total, size=resamples).astype(np.float64)
+    draws = _draws(n, var, resamples, rng)
     weighted = draws * divide(w, n)[None, :]
     index = _confusion_index(full, y, k, n_thresholds)
     # Each collapsed cell adds to T (group, threshold, class) entries: a 0/1 matrix product.
@@ -161,10 +161,24 @@ def _bootstrap_confusion(
     return np.asarray(by_view.reshape(resamples, -1, n_thresholds, 4), dtype=np.float64)
 
 
+def _draws(
+    n: FloatArray, noise_var: FloatArray, resamples: int, rng: np.random.Generator
+) -> FloatArray:
+    """Multinomial resamples of the cell counts; with differentially private counts, each
+    resample also gets fresh noise of the mechanism's variance (a parametric bootstrap of
+    the noise, so that intervals cover sampling and privacy noise together)."""
+    total = round(n.sum())
+    draws = rng.multinomial(total, n / n.sum(), size=resamples).astype(np.float64)
+    if noise_var.any():
+        draws = np.maximum(draws + rng.normal(0.0, np.sqrt(noise_var), size=draws.shape), 0.0)
+    return draws
+
+
 def _histogram_cells(cells: Cells, views: _Views) -> tuple[IntArray, list[FloatArray]]:
     n_bins = cells.bin_values.size
     key = (views.full_index * 2 + cells.y) * n_bins + cells.bin
-    return _collapse(key, cells.n, cells.w, cells.s1, cells.s2)
+    noise = cells.noise_var if cells.noise_var is not None else np.zeros_like(cells.n)
+    return _collapse(key, cells.n, cells.w, cells.s1, cells.s2, noise)
 
 
 def _to_views(flat: FloatArray, n_full: int, n_bins: int, views: _Views) -> FloatArray:
@@ -180,7 +194,7 @@ def _histogram(
 ) -> Histogram:
     size = n_full * 2 * n_bins
     arrays = []
-    for column in columns[1:]:
+    for column in columns[1:4]:
         flat = np.zeros(size)
         flat[unique] = column
         arrays.append(_to_views(flat, n_full, n_bins, views))
@@ -198,15 +212,14 @@ def _bootstrap_scores(
     resamples: int,
     rng: np.random.Generator,
 ) -> FloatArray:
-    n, w, s1, s2 = columns
-    total = int(n.sum())
+    n, w, s1, s2, noise = columns
     per_row = [divide(c, n) for c in (w, s1, s2)]
     size = n_full * 2 * n_bins
     chunk = max(1, _CHUNK_CELLS // max(len(views.group) * 2 * n_bins, 1))
     out = []
     for start in range(0, resamples, chunk):
         b = min(chunk, resamples - start)
-        draws = rng.multinomial(total, n / total, size=b).astype(np.float64)
+        draws = _draws(n, noise, b, rng)
         parts = []
         for scale in per_row:
             flat = np.zeros((b, size))

@@ -10,6 +10,7 @@ cells, never on rows.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pyarrow as pa
 from railab.audit._errors import AuditInputError
 from railab.audit._sources import Kind, Source
 
-__all__ = ["MISSING", "Cells", "count_cells"]
+__all__ = ["MISSING", "Bins", "Cells", "count_cells", "declared_bin_sql"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -35,6 +36,56 @@ EXACT_SCORE_LIMIT: Final[int] = 1000
 SCORE_BINS: Final[int] = 1000
 
 _TRUE_KEYS = {"1", "true"}
+
+
+@dataclass(frozen=True)
+class Bins:
+    """``count`` equal-width score bins declared before counting, from ``lo`` to ``hi``.
+
+    Edge ``i`` is ``lo + ((hi - lo) * i) / count``, computed the same way in SQL and in
+    numpy, so a score equal to an edge (e.g. decile scores 1-10 with ``Bins(1, 11, 10)``,
+    or scores rounded to 0.01 with ``Bins(0, 1, 100)``) falls exactly in its bin.
+
+    Examples
+    --------
+    >>> Bins(0.0, 1.0, 4).edges().tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
+
+    lo: float
+    hi: float
+    count: int
+
+    def edges(self) -> FloatArray:
+        i = np.arange(self.count + 1, dtype=np.float64)
+        return np.asarray(self.lo + ((self.hi - self.lo) * i) / self.count, dtype=np.float64)
+
+
+def declared_bin_sql(bins: Bins, s: str = "s") -> tuple[str, str]:
+    """SQL for the declared bin of score ``s`` and for the lower edge of that bin.
+
+    Bin ``b < count`` holds ``[edge_b, edge_b+1)``; bin ``count`` holds the scores equal
+    to ``hi``, so that every edge, the top one included, is a bin of its own.
+    """
+    lo, width, count = float(bins.lo), float(bins.hi - bins.lo), int(bins.count)
+
+    def edge(b: str) -> str:
+        return f"(CAST({lo!r} AS DOUBLE) + (CAST({width!r} AS DOUBLE) * ({b})) / {count}.0)"
+
+    def clamp(b: str, top: int = count - 1) -> str:
+        return f"least(greatest({b}, 0), {top})"
+
+    # The floor is off by one where (s - lo) / width rounds across an edge: correct it
+    # against the edges themselves, so that binning agrees with the edges exactly.
+    b0 = clamp(f"CAST(floor(({s} - CAST({lo!r} AS DOUBLE)) * {count}.0 / {width!r}) AS BIGINT)")
+    b1 = clamp(
+        f"{b0} + (CASE WHEN {s} >= {edge(f'{b0} + 1')} THEN 1 ELSE 0 END)"
+        f" - (CASE WHEN {s} < {edge(b0)} THEN 1 ELSE 0 END)",
+        count,
+    )
+    return b1, edge(b1)
+
+
 _FALSE_KEYS = {"0", "false"}
 
 
@@ -57,8 +108,12 @@ class Cells:
     missing_label: int
     missing_decision: int
     positive: str
-    score_binning: str  # "exact", "binned" or "none"
+    score_binning: str  # "exact", "binned", "declared" or "none"
     unit_scores: bool
+    #: Declared bins only: rows whose score is not the lower edge of its bin.
+    off_edge: int = 0
+    #: Count tables with differential privacy: variance of the noise in each cell's count.
+    noise_var: FloatArray | None = None
 
 
 def _key(value: object) -> str:
@@ -195,8 +250,12 @@ def count_cells(
     positive: object | None,
     allow_scores_outside_unit: bool,
     progress: Callable[[float], None] | None = None,
+    bins: Bins | None = None,
 ) -> Cells:
     """Run the profile and count queries and decode their result into :class:`Cells`.
+
+    With ``bins``, scores fall into those declared bins (count tables: nothing about a
+    row's exact score leaves the data), and ``off_edge`` counts rows not on an edge.
 
     Examples
     --------
@@ -256,7 +315,15 @@ def count_cells(
         lo = float(profile["lo"]) if profile["lo"] is not None else 0.0
         hi = float(profile["hi"]) if profile["hi"] is not None else 1.0
         unit_scores = lo >= 0.0 and hi <= 1.0
-        if not unit_scores and not allow_scores_outside_unit:
+        if bins is not None:
+            if lo < bins.lo or hi > bins.hi:
+                raise AuditInputError(
+                    f"score column `{score}` has values outside the declared bins "
+                    f"[{bins.lo:g}, {bins.hi:g}]; declare bins that cover every score, e.g. "
+                    "--bins LO:HI:COUNT"
+                )
+            unit_scores = bins.lo >= 0.0 and bins.hi <= 1.0
+        elif not unit_scores and not allow_scores_outside_unit:
             raise AuditInputError(
                 f"score column `{score}` has values outside [0, 1] (from {lo:g} to {hi:g}); "
                 "rescale them, or pass allow_scores_outside_unit=True "
@@ -266,7 +333,12 @@ def count_cells(
         buckets = " + ".join(
             f"(CASE WHEN s >= CAST({float(t)!r} AS DOUBLE) THEN 1 ELSE 0 END)" for t in thresholds
         )
-        if int(profile["distinct_scores"] or 0) <= EXACT_SCORE_LIMIT:
+        if bins is not None:
+            binning = "declared"
+            bin_expr, edge_expr = declared_bin_sql(bins)
+            bin_values = bins.edges()
+            sums.append(f"count(*) FILTER (WHERE s <> {edge_expr}) AS off_edge")
+        elif int(profile["distinct_scores"] or 0) <= EXACT_SCORE_LIMIT:
             binning = "exact"
             bin_expr = "s"
         else:
@@ -285,10 +357,12 @@ def count_cells(
         inner_sql = ", ".join(inner)
         keys = [*group_keys, "y", "b", "k"]
         outer = [*group_keys, "y", f"{bin_expr} AS b", f"({buckets or '0'}) AS k"]
+        # A constant bucket (no thresholds) must stay out of GROUP BY: "0" is a position.
+        by = [*group_keys, "y", bin_expr, *([buckets] if buckets else [])]
         sql = (
             f"SELECT {', '.join(outer)}, {', '.join(sums)} "
             f"FROM (SELECT {inner_sql} FROM {{src}}) AS t "
-            f"GROUP BY {', '.join([*group_keys, 'y', bin_expr, buckets or '0'])}"
+            f"GROUP BY {', '.join(by)}"
         )
     if score is None:
         sql = (
@@ -305,7 +379,7 @@ def count_cells(
             codes = table.column(key).to_pylist()
             values = pa.array([None if c is None else dictionary[c] for c in codes])
             table = table.set_column(table.column_names.index(key), key, values)
-    return _decode(
+    cells = _decode(
         table,
         groups=groups,
         label=label,
@@ -317,6 +391,10 @@ def count_cells(
         bin_values=bin_values,
         unit_scores=unit_scores,
     )
+    if "off_edge" in table.column_names:
+        off = int(np.nan_to_num(_column(table, "off_edge")).sum())
+        cells = dataclasses.replace(cells, off_edge=off)
+    return cells
 
 
 def _decode(

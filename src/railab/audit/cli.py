@@ -507,3 +507,9 @@ def triage(
         )
 
     _run(audit, output_format, out, format_triage)
+
+
+# Registers ``counts``, ``from-counts`` and ``keygen`` on audit_app.
+from railab.audit import _cli_counts  # noqa: E402
+
+del _cli_counts
