@@ -106,6 +106,7 @@ class Entry(models.Model):
             models.Index(fields=["year"]),
             models.Index(fields=["language"]),
             models.Index(fields=["updated_at"]),
+            models.Index(fields=["-published_at", "-id"], name="entry_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -183,11 +183,17 @@ def _facets(
 
 
 def _browse_facets(
-    user: User | AnonymousUser, base: QuerySet[Entry], filters: dict[str, list[str]]
+    user: User | AnonymousUser,
+    base: QuerySet[Entry],
+    filters: dict[str, list[str]],
+    *,
+    total: int,
 ) -> list[Facet]:
     """Facets of browsing (no text) are the same for everyone who sees the same entries:
     cache them until an entry changes (counting 100,000 rows takes a few hundred ms)."""
-    version = Entry.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    # Index-backed maxima plus the visible count already computed: a change, an addition
+    # or a removal of a visible entry changes the key.
+    version = (total, *Entry.objects.aggregate(last=Max("updated_at"), top=Max("id")).values())
     agencies: list[int] = []
     if user.is_authenticated:
         agencies = sorted(Membership.objects.filter(user=user).values_list("agency_id", flat=True))
@@ -297,7 +303,7 @@ def search(
         page_size=page_size,
         facets=(
             (
-                _browse_facets(user, base, merged)
+                _browse_facets(user, base, merged, total=total)
                 if mode == "browse"
                 else _facets(facet_base, merged, rows=facet_rows)
             )
