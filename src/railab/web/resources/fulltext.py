@@ -105,28 +105,51 @@ def snippets(parsed: ParsedQuery, ids: list[int]) -> dict[int, str]:
 Row = tuple[int, str, str, str, "int | None", str, str]
 
 
-def ranked_rows(parsed: ParsedQuery, base: QuerySet[Any]) -> list[Row]:
+def _where(base: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """The WHERE clause of ``base`` (written against the unaliased entry table)."""
+    query = base.order_by().query
+    compiler = query.get_compiler(using=base.db)
+    sql, params = compiler.compile(query.where)
+    return (sql or "1 = 1"), list(params)
+
+
+def ranked_rows(parsed: ParsedQuery, base: QuerySet[Any], *, with_title: bool = False) -> list[Row]:
     """Every ``base`` entry matching ``parsed``, best first, with the columns that facets
     and sorting need: one evaluation of the full-text query serves the count, the page,
-    the facets and any other sort order."""
+    the facets and any other sort order.
+
+    The visibility and filter conditions of ``base`` are applied to the joined entry
+    rows directly (an ``IN (subquery)`` cost a fifth more), and on SQLite the lookup reads
+    a covering index instead of the rows with their long summaries.
+    """
     base_sql, base_params = base.order_by().values("id").query.sql_with_params()
-    columns = "e.id, e.type, e.country, e.language, e.year, e.title, e.term_keys"
+    if " JOIN " in base_sql:  # conditions on joined tables: keep them in a subquery
+        where, where_params = f"resources_entry.id IN ({base_sql})", list(base_params)
+    else:
+        where, where_params = _where(base)
+    title = "resources_entry.title" if with_title else "''"
+    columns = (
+        "resources_entry.id, resources_entry.type, resources_entry.country, "
+        f"resources_entry.language, resources_entry.year, {title}, resources_entry.term_keys"
+    )
     if _is_postgres():
         sql = (
-            f"SELECT {columns} FROM resources_entry e, to_tsquery('simple', %s) q "
-            f"WHERE e.search_vector @@ q AND e.id IN ({base_sql}) "
-            "ORDER BY ts_rank_cd(e.search_vector, q, 1) DESC, e.id DESC"
+            f"SELECT {columns} FROM resources_entry, to_tsquery('simple', %s) q "
+            f"WHERE resources_entry.search_vector @@ q AND ({where}) "
+            "ORDER BY ts_rank_cd(resources_entry.search_vector, q, 1) DESC, "
+            "resources_entry.id DESC"
         )
-        params = [tsquery_expression(parsed), *base_params]
+        params = [tsquery_expression(parsed), *where_params]
     else:
+        index = "" if with_title else "INDEXED BY resources_entry_facets "
         sql = (
             f"WITH m AS MATERIALIZED (SELECT rowid AS id, "
             f"bm25({FTS_TABLE}, 10.0, 4.0, 2.0, 3.0, 1.0) AS score "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
-            f"SELECT {columns} FROM m JOIN resources_entry e ON e.id = m.id "
-            f"WHERE m.id IN ({base_sql}) ORDER BY m.score, m.id DESC"
+            f"SELECT {columns} FROM m JOIN resources_entry {index}"
+            f"ON resources_entry.id = m.id WHERE ({where}) ORDER BY m.score, m.id DESC"
         )
-        params = [fts5_expression(parsed), *base_params]
+        params = [fts5_expression(parsed), *where_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]

@@ -281,7 +281,7 @@ def search(
                 notes.append("sorted by relevance (hybrid search)")
         else:
             mode = "fulltext"
-            facet_rows = fulltext.ranked_rows(parsed, base)
+            facet_rows = fulltext.ranked_rows(parsed, base, with_title=sort == "title")
             total = len(facet_rows)
             if sort == "newest":
                 facet_rows.sort(key=lambda r: (-(r[4] or 0), -r[0]))
