@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "railab.web.learning",
     "railab.web.register",
     "railab.web.evaluations",
+    "railab.web.sharing",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("railab.web.learning.urls")),
     path("", include("railab.web.evaluations.urls")),
     path("", include("railab.web.register.urls")),
+    path("", include("railab.web.sharing.urls")),
     path("api/", api.urls),
     path("i18n/set-language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
