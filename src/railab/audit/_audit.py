@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 import railab
+from railab.audit._bootstrap import metric_samples, sum_columns
 from railab.audit._counting import Cells, _display, count_cells
 from railab.audit._errors import AuditInputError
 from railab.audit._metrics import (
@@ -17,8 +18,8 @@ from railab.audit._metrics import (
     classification_metrics,
     denominators,
     divide,
-    nan_percentile,
     nan_range,
+    percentile_rows,
     rate_parts,
     wilson_interval,
 )
@@ -153,10 +154,17 @@ def _bootstrap_confusion(
     draws = _draws(n, var, resamples, rng)
     weighted = draws * divide(w, n)[None, :]
     index = _confusion_index(full, y, k, n_thresholds)
-    # Each collapsed cell adds to T (group, threshold, class) entries: a 0/1 matrix product.
-    member = np.zeros((unique.size, n_full * n_thresholds * 4))
-    np.put_along_axis(member, index, 1.0, axis=1)
-    by_full = (weighted @ member).reshape(resamples, n_full, n_thresholds * 4)
+    # Each collapsed cell adds to T (group, threshold, class) entries: a 0/1 matrix product,
+    # done as indexed sums where that is exact (BLAS threads cost more than the product).
+    size = n_full * n_thresholds * 4
+    whole = bool(np.array_equal(w, n) and not var.any())  # weighted draws are whole numbers
+    finite = bool(np.isfinite(weighted).all())
+    flat = sum_columns(weighted, index, size, exact_any_order=whole) if finite else None
+    if flat is None:
+        member = np.zeros((unique.size, size))
+        np.put_along_axis(member, index, 1.0, axis=1)
+        flat = weighted @ member
+    by_full = flat.reshape(resamples, n_full, n_thresholds * 4)
     by_view = np.matmul(views.matrix.T, by_full)
     return np.asarray(by_view.reshape(resamples, -1, n_thresholds, 4), dtype=np.float64)
 
@@ -483,12 +491,14 @@ def _compute(
     pad = np.full((*wl.shape[:-1], extra), np.nan)
     wilson_lo = np.concatenate([wl, pad], axis=-1).reshape(n_views, -1)
     wilson_hi = np.concatenate([wu, pad], axis=-1).reshape(n_views, -1)
+    # Bootstrap statistics have shape (group, column, resample): resamples last, where the
+    # percentile sort wants them.
     boot = (
-        classification_metrics(
+        metric_samples(
             _bootstrap_confusion(
                 cells, views, n_t, bootstrap, np.random.default_rng(confusion_seed)
             )
-        ).reshape(bootstrap, n_views, -1)
+        )
         if bootstrap
         else None
     )
@@ -527,7 +537,7 @@ def _compute(
                 bootstrap,
                 np.random.default_rng(score_seed),
             )
-            boot = np.concatenate([boot, s_boot], axis=2)
+            boot = np.concatenate([boot, s_boot.transpose(1, 2, 0)], axis=1)
         for v in range(n_views):
             a, g = views.attribute[v], views.group[v]
             roc = roc_points(hist.w[v, 1], hist.w[v, 0])
@@ -549,11 +559,21 @@ def _compute(
                     )
                 )
 
+    small = dens < min_group_size
+    counts = conf_n[:, 0].sum(axis=-1)
+    refs = _reference_indices(views, counts, reference)
+    disparity_bounds: list[Bounds] | None = None
+    summary_bounds: list[Bounds] | None = None
     if boot is not None:
-        lower, upper = nan_percentile(boot, confidence=confidence)
+        # Every interval from one sort of every statistic's resamples.
+        disparity_blocks = _disparity_samples(views, refs, boot)
+        summary_blocks = _summary_samples(views, names, boot)
+        bounds = _percentile_blocks([boot, *disparity_blocks, *summary_blocks], confidence)
+        lower, upper = bounds[0]
+        disparity_bounds = bounds[1 : 1 + len(disparity_blocks)]
+        summary_bounds = bounds[1 + len(disparity_blocks) :]
     else:
         lower = upper = np.full(values.shape, np.nan)
-    small = dens < min_group_size
 
     metric_rows = [
         MetricRow(
@@ -587,10 +607,8 @@ def _compute(
         for v in range(n_views)
         for t in range(n_t)
     ]
-    counts = conf_n[:, 0].sum(axis=-1)
-    refs = _reference_indices(views, counts, reference)
-    disparity_rows = _disparities(views, refs, names, values, boot, small, confidence)
-    summary_rows = _summaries(views, names, values, boot, confidence)
+    disparity_rows = _disparities(views, refs, names, values, disparity_bounds, small)
+    summary_rows = _summaries(views, names, values, summary_bounds)
     warnings = _warnings(views, names, dens, small, min_group_size, cells, score)
     used = int(cells.n.sum())
     exclusions = Exclusions(
@@ -633,30 +651,60 @@ def _compute(
     )
 
 
+Bounds = tuple[FloatArray, FloatArray]
+
+
+def _percentile_blocks(blocks: list[FloatArray], confidence: float) -> list[Bounds]:
+    """Percentile interval of every statistic in ``blocks`` (each ``(..., resample)``),
+    with one sort of all of them; the bounds of each block have its leading shape."""
+    resamples = blocks[0].shape[-1]
+    rows = np.concatenate([b.reshape(-1, resamples) for b in blocks])
+    lower, upper = percentile_rows(rows, confidence)
+    out = []
+    start = 0
+    for block in blocks:
+        stop = start + block.size // resamples
+        shape = block.shape[:-1]
+        out.append((lower[start:stop].reshape(shape), upper[start:stop].reshape(shape)))
+        start = stop
+    return out
+
+
+def _others(span: slice, r: int) -> list[int]:
+    return [v for v in range(span.start, span.stop) if v != r]
+
+
+def _disparity_samples(views: _Views, refs: dict[str, int], boot: FloatArray) -> list[FloatArray]:
+    """Per attribute: differences and ratios to the reference of each other group's
+    resamples, ``(group, column, resample)``; ``boot`` is ``(group, column, resample)``."""
+    blocks = []
+    for attribute, span in views.spans.items():
+        r = refs[attribute]
+        others = boot[_others(span, r)]
+        blocks.append(others - boot[r])
+        blocks.append(divide(others, boot[r]))
+    return blocks
+
+
 def _disparities(
     views: _Views,
     refs: dict[str, int],
     names: list[tuple[str, float | None]],
     values: FloatArray,
-    boot: FloatArray | None,
+    bounds: list[Bounds] | None,
     small: npt.NDArray[np.bool_],
-    confidence: float,
 ) -> list[DisparityRow]:
     rows = []
-    for attribute, span in views.spans.items():
+    for a, (attribute, span) in enumerate(views.spans.items()):
         r = refs[attribute]
-        diff = values[span] - values[r]
-        ratio = divide(values[span], values[r][None, :])
-        if boot is not None:
-            d_lo, d_hi = nan_percentile(boot[:, span] - boot[:, r : r + 1], confidence=confidence)
-            r_lo, r_hi = nan_percentile(
-                divide(boot[:, span], boot[:, r : r + 1]), confidence=confidence
-            )
+        others = _others(span, r)
+        diff = values[others] - values[r]
+        ratio = divide(values[others], values[r][None, :])
+        if bounds is not None:
+            (d_lo, d_hi), (r_lo, r_hi) = bounds[2 * a], bounds[2 * a + 1]
         else:
             d_lo = d_hi = r_lo = r_hi = np.full(diff.shape, np.nan)
-        for i, v in enumerate(range(span.start, span.stop)):
-            if v == r:
-                continue
+        for i, v in enumerate(others):
             for x, (metric, threshold) in enumerate(names):
                 rt = ratio[i, x]
                 rows.append(
@@ -691,34 +739,64 @@ _NAMED = (
 )
 
 
-def _spread(block: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Max-min difference and min/max ratio over the group axis (second to last)."""
-    lo, hi = nan_range(block, axis=-2)
+def _spread(block: FloatArray, axis: int) -> tuple[FloatArray, FloatArray]:
+    """Max-min difference and min/max ratio over the group axis."""
+    lo, hi = nan_range(block, axis=axis)
     return hi - lo, divide(lo, hi)
+
+
+_Named = tuple[float | None, str, str, tuple[str, ...], list[int]]
+
+
+def _named(names: list[tuple[str, float | None]]) -> list[_Named]:
+    """The named summaries to report: (threshold, name, kind, metrics, their columns)."""
+    column = {name: x for x, name in enumerate(names)}
+    out: list[_Named] = []
+    for threshold in dict.fromkeys(t for _, t in names):
+        if (CLASSIFICATION_METRICS[0], threshold) not in column:
+            continue
+        for name, kind, metrics in _NAMED:
+            cols = [column[(m, threshold)] for m in metrics]
+            out.append((threshold, name, kind, metrics, cols))
+    return out
+
+
+def _combine(kind: str) -> Callable[..., FloatArray]:
+    return np.max if kind == "difference" else np.min
+
+
+def _summary_samples(
+    views: _Views, names: list[tuple[str, float | None]], boot: FloatArray
+) -> list[FloatArray]:
+    """Per attribute: the resamples of the spread difference and ratio, ``(column,
+    resample)``, then of each named summary, ``(resample,)``."""
+    blocks = []
+    named = _named(names)
+    for span in views.spans.values():
+        b_diff, b_ratio = _spread(boot[span], axis=0)
+        samples = {"difference": b_diff, "ratio": b_ratio}
+        blocks += [b_diff, b_ratio]
+        blocks += [_combine(kind)(samples[kind][cols], axis=0) for _, _, kind, _, cols in named]
+    return blocks
 
 
 def _summaries(
     views: _Views,
     names: list[tuple[str, float | None]],
     values: FloatArray,
-    boot: FloatArray | None,
-    confidence: float,
+    bounds: list[Bounds] | None,
 ) -> list[SummaryRow]:
     rows = []
-    column = {name: x for x, name in enumerate(names)}
-    for attribute, span in views.spans.items():
-        diff, ratio = _spread(values[span])
-        if boot is not None:
-            b_diff, b_ratio = _spread(boot[:, span])
-            samples = {"difference": b_diff, "ratio": b_ratio}
-            intervals = {
-                "difference": nan_percentile(b_diff, confidence=confidence),
-                "ratio": nan_percentile(b_ratio, confidence=confidence),
-            }
+    named = _named(names)
+    per_attribute = 2 + len(named)
+    for a, (attribute, span) in enumerate(views.spans.items()):
+        diff, ratio = _spread(values[span], axis=-2)
+        if bounds is not None:
+            mine = bounds[a * per_attribute : (a + 1) * per_attribute]
         else:
             nan = np.full(diff.shape, np.nan)
-            intervals = {"difference": (nan, nan), "ratio": (nan, nan)}
-            samples = {}
+            mine = [(nan, nan)] * 2 + [(np.full((), np.nan),) * 2] * len(named)
+        intervals = {"difference": mine[0], "ratio": mine[1]}
         point = {"difference": diff, "ratio": ratio}
         for x, (metric, threshold) in enumerate(names):
             for kind, label in (("difference", "max_min_difference"), ("ratio", "min_max_ratio")):
@@ -735,34 +813,21 @@ def _summaries(
                         False,
                     )
                 )
-        for threshold in dict.fromkeys(t for _, t in names):
-            if (CLASSIFICATION_METRICS[0], threshold) not in column:
-                continue
-            for name, kind, metrics in _NAMED:
-                cols = [column[(m, threshold)] for m in metrics]
-                combine = np.max if kind == "difference" else np.min
-                value = float(combine(point[kind][cols]))
-                sample = samples.get(kind)
-                if sample is not None:
-                    lo, hi = nan_percentile(
-                        combine(sample[:, cols], axis=-1), confidence=confidence
-                    )
-                    lower, upper = _clean(float(lo)), _clean(float(hi))
-                else:
-                    lower = upper = None
-                flag = name == "demographic_parity_ratio" and bool(value < BAND[0])
-                rows.append(
-                    SummaryRow(
-                        attribute,
-                        threshold,
-                        name,
-                        ",".join(metrics),
-                        _clean(value),
-                        lower,
-                        upper,
-                        flag,
-                    )
+        for (threshold, name, kind, metrics, cols), (lo, hi) in zip(named, mine[2:], strict=True):
+            value = float(_combine(kind)(point[kind][cols]))
+            flag = name == "demographic_parity_ratio" and bool(value < BAND[0])
+            rows.append(
+                SummaryRow(
+                    attribute,
+                    threshold,
+                    name,
+                    ",".join(metrics),
+                    _clean(value),
+                    _clean(float(lo)),
+                    _clean(float(hi)),
+                    flag,
                 )
+            )
     return rows
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "classification_metrics",
     "denominators",
     "nan_percentile",
+    "percentile_rows",
     "wilson_interval",
 ]
 
@@ -162,13 +163,25 @@ def nan_percentile(
     >>> nan_percentile(x, confidence=0.5)[0].tolist()
     [1.5, nan]
     """
-    alpha = (1.0 - confidence) / 2.0
     data = np.moveaxis(np.asarray(samples, dtype=np.float64), axis, -1)
     shape = data.shape[:-1]
     # One row per statistic with its resamples contiguous: numpy's vectorised sort of
     # short contiguous rows beats partitioning (NaN sorts last).
-    ordered = np.sort(data.reshape(-1, data.shape[-1]), axis=1)
-    count = np.sum(~np.isnan(ordered), axis=1)
+    lower, upper = percentile_rows(np.array(data.reshape(-1, data.shape[-1])), confidence)
+    return lower.reshape(shape), upper.reshape(shape)
+
+
+def percentile_rows(rows: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
+    """``nan_percentile`` of each row of a 2-d array, sorting ``rows`` in place."""
+    alpha = (1.0 - confidence) / 2.0
+    rows.sort(axis=1)
+    ordered = rows
+    width = ordered.shape[1]
+    # NaN sorts last: a row whose last value is a number has no NaN at all.
+    count = np.full(ordered.shape[0], width, dtype=np.int64)
+    if width:
+        partial = np.flatnonzero(np.isnan(ordered[:, -1]))
+        count[partial] = np.sum(~np.isnan(ordered[partial]), axis=1)
     last = np.maximum(count - 1, 0)
     out = []
     for q in (alpha, 1.0 - alpha):
@@ -179,7 +192,7 @@ def nan_percentile(
         high = np.take_along_axis(ordered, above[:, None], axis=1)[:, 0]
         with np.errstate(invalid="ignore"):
             value = np.where(high == low, low, low + (high - low) * (position - below))
-        out.append(np.where(count > 0, value, np.nan).reshape(shape))
+        out.append(np.where(count > 0, value, np.nan))
     return out[0], out[1]
 
 
