@@ -113,3 +113,14 @@ def test_security_headers_and_cookies(client) -> None:
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.cookies["csrftoken"]["httponly"]
+
+
+def test_client_address_behind_a_proxy(rf, settings) -> None:
+    from railab.web.core.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.RAILAB_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.RAILAB_PROXY_COUNT = 1  # a spoofed left-hand entry is ignored
+    assert client_ip(request) == "203.0.113.9"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"

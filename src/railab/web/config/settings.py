@@ -241,6 +241,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Reverse proxies in front of railab (production requires a TLS proxy): the client's
+# address is read from X-Forwarded-For accordingly, for lockouts and rate limits alike.
+RAILAB_PROXY_COUNT = env_int("RAILAB_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "railab.web.core.http.client_ip"
 
 OTP_TOTP_ISSUER = "railab"
 # Server directories from which evaluations may read data files in place (comma-separated).

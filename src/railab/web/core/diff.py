@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -16,6 +17,18 @@ def version_diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, li
         diff = list(difflib.unified_diff(_lines(a), _lines(b), lineterm="", n=1))[2:]
         changes.append((key, diff))
     return changes
+
+
+def version_history(versions: Iterable[Any]) -> list[tuple[Any, list[tuple[str, list[str]]]]]:
+    """Versions (oldest first, each with a ``data`` dict), newest first, each paired with
+    its changes from the version before it (none for the first)."""
+    history: list[tuple[Any, list[tuple[str, list[str]]]]] = []
+    previous: dict[str, Any] | None = None
+    for version in versions:
+        history.append((version, version_diff(previous, version.data) if previous else []))
+        previous = version.data
+    history.reverse()
+    return history
 
 
 def _lines(value: Any) -> list[str]:

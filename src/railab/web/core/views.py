@@ -28,14 +28,12 @@ def agency_dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     membership = account_selectors.agency_get_for_user(user=request.user, slug=slug)
     agency = membership.agency
     is_admin = membership.has_role(Role.AGENCY_ADMIN)
+    stats = account_selectors.agency_stats(agency=agency)
     context = {
         "agency": agency,
         "membership": membership,
         "is_admin": is_admin,
-        "role_counts": [
-            (label, account_selectors.agency_stats(agency=agency)[value])
-            for value, label in Role.choices
-        ],
+        "role_counts": [(label, stats[value]) for value, label in Role.choices],
         "pending_invitations": (
             account_selectors.pending_invitations(agency=agency).count() if is_admin else 0
         ),

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from railab.web.accounts.models import Membership, Role, User
-from railab.web.core.diff import version_diff
-from railab.web.core.http import AuthedRequest
+from railab.web.core.diff import version_diff, version_history
+from railab.web.core.http import AuthedRequest, client_ip
 from railab.web.register import exports, selectors, services
 from railab.web.register.fields import FIELDS
 from railab.web.register.forms import (
@@ -268,13 +268,7 @@ def link_assessment(request: AuthedRequest, system_id: str) -> HttpResponse:
 @login_required
 def versions(request: AuthedRequest, system_id: str) -> HttpResponse:
     system, _membership = selectors.system_get_for_member(user=request.user, public_id=system_id)
-    items = list(system.versions.select_related("author").order_by("number"))
-    history = []
-    previous: dict[str, Any] = {}
-    for version in items:
-        history.append((version, version_diff(previous, version.data) if previous else []))
-        previous = version.data
-    history.reverse()
+    history = version_history(system.versions.select_related("author").order_by("number"))
     return render(request, "register/versions.html", {"system": system, "history": history})
 
 
@@ -303,10 +297,6 @@ def open_data(request: HttpRequest, fmt: str) -> HttpResponse:
     raise Http404
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 @require_POST
 def feedback(request: HttpRequest, system_id: str) -> HttpResponse:
     system = get_object_or_404(selectors.public_systems(), public_id=system_id)
@@ -317,7 +307,7 @@ def feedback(request: HttpRequest, system_id: str) -> HttpResponse:
                 system=system,
                 name=form.cleaned_data["name"],
                 message=form.cleaned_data["message"],
-                client_ip=_client_ip(request),
+                client_ip=client_ip(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -9,6 +9,7 @@ takes a few milliseconds).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -32,7 +33,9 @@ _lock = threading.Lock()
 _model: Any = None
 
 
+@functools.cache
 def available() -> bool:
+    """Whether the [semantic] extra is installed (checked once per process)."""
     return (
         importlib.util.find_spec("sentence_transformers") is not None
         and importlib.util.find_spec(MODEL_PACKAGE) is not None

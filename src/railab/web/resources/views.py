@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from railab.web.accounts.models import Agency, Membership
 from railab.web.core.decorators import lab_role_required
-from railab.web.core.diff import version_diff
+from railab.web.core.diff import version_history
 from railab.web.core.http import AuthedRequest
 from railab.web.core.tenancy import Visibility
 from railab.web.jobs.services import job_start
@@ -114,13 +114,7 @@ def detail(request: HttpRequest, entry_id: str) -> HttpResponse:
 
 def versions(request: HttpRequest, entry_id: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(user=request.user, public_id=entry_id)
-    items = list(entry.versions.select_related("author").order_by("number"))
-    history = []
-    previous: dict[str, Any] = {}
-    for version in items:
-        history.append((version, version_diff(previous, version.data) if previous else []))
-        previous = version.data
-    history.reverse()
+    history = version_history(entry.versions.select_related("author").order_by("number"))
     return render(request, "resources/versions.html", {"entry": entry, "history": history})
 
 
